@@ -67,9 +67,9 @@ uint64_t test_seed(void);
 #define ASSERT_STR_EQ(a, b)                                                    \
     do {                                                                       \
         const char *a_ = (a), *b_ = (b);                                       \
-        if (strcmp(a_, b_) != 0)                                               \
+        if (!a_ || !b_ || strcmp(a_, b_) != 0)                                 \
             test_fail_(__FILE__, __LINE__, "%s == %s: \"%s\" != \"%s\"", #a,   \
-                       #b, a_, b_);                                            \
+                       #b, a_ ? a_ : "(null)", b_ ? b_ : "(null)");            \
     } while (0)
 
 #define ASSERT_MEM_EQ(a, b, n)                                                 \

@@ -50,7 +50,10 @@ int os_mkdirs(const struct os_vfs *vfs, const char *path)
             continue;
         char c = buf[i];
         buf[i] = '\0';
-        if (vfs->exists(vfs, buf) == ERR_NOT_FOUND) {
+        int ex = vfs->exists(vfs, buf);
+        if (ex != 0 && ex != ERR_NOT_FOUND)
+            return ex;
+        if (ex == ERR_NOT_FOUND) {
             int rc = vfs->mkdir(vfs, buf);
             if (rc && rc != ERR_EXISTS)
                 return rc;
