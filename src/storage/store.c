@@ -15,6 +15,7 @@
 #include "storage/store_int.h"
 
 #include "base/coding.h"
+#include "base/crc32c.h"
 #include "base/err.h"
 #include "base/log.h"
 #include "base/mem.h"
@@ -45,6 +46,7 @@ void store_batch_init(struct store_batch *b)
     buf_init(&b->ops);
     b->n_ops = 0;
     b->error = 0;
+    b->error_msg[0] = '\0';
 }
 
 void store_batch_deinit(struct store_batch *b)
@@ -57,6 +59,7 @@ void store_batch_reset(struct store_batch *b)
     buf_reset(&b->ops);
     b->n_ops = 0;
     b->error = 0;
+    b->error_msg[0] = '\0';
 }
 
 static void batch_add(struct store_batch *b, uint8_t kind, uint64_t tablet, const void *key,
@@ -67,12 +70,14 @@ static void batch_add(struct store_batch *b, uint8_t kind, uint64_t tablet, cons
     if (key_len > KV_KEY_MAX) {
         b->error = err_set(ERR_TOO_BIG, "key of %zu bytes is longer than the limit of %u bytes",
                            key_len, KV_KEY_MAX);
+        snprintf(b->error_msg, sizeof b->error_msg, "%s", err_msg());
         return;
     }
     if (value_len > KV_VALUE_MAX) {
         b->error = err_set(ERR_TOO_BIG,
                            "value of %zu bytes is longer than the limit of %u bytes", value_len,
                            KV_VALUE_MAX);
+        snprintf(b->error_msg, sizeof b->error_msg, "%s", err_msg());
         return;
     }
     int rc = buf_reserve(&b->ops, 1 + 3 * VARINT_MAX + key_len + value_len);
@@ -86,6 +91,7 @@ static void batch_add(struct store_batch *b, uint8_t kind, uint64_t tablet, cons
         rc = buf_put_lenbytes(&b->ops, value, value_len);
     if (rc) {
         b->error = err_set(ERR_NOMEM, "write batch: out of memory");
+        snprintf(b->error_msg, sizeof b->error_msg, "%s", err_msg());
         return;
     }
     b->n_ops++;
@@ -423,7 +429,7 @@ static _Thread_local struct buf tl_rec; /* Per-thread redo record scratch. */
 int store_write(struct store *s, const struct store_batch *b, uint64_t commit_ts)
 {
     if (b->error)
-        return err_set(b->error, "write batch refused: %s", err_str(b->error));
+        return err_set(b->error, "write batch refused: %s", b->error_msg);
     if (commit_ts == 0 || commit_ts > TS_MAX)
         return err_set(ERR_INVALID, "commit timestamp %" PRIu64 " out of range", commit_ts);
     if (b->n_ops == 0)
@@ -876,16 +882,63 @@ static int min_needed(struct tablet *t, void *arg)
     return 0;
 }
 
+/* The CHECKPOINT file: u64 LSN little-endian, masked CRC-32C of it. */
+static int checkpoint_read(struct store *s, uint64_t *lsn)
+{
+    char path[STORE_DIR_MAX + 16];
+    snprintf(path, sizeof path, "%s/CHECKPOINT", s->dir);
+    uint8_t *p;
+    size_t len;
+    int rc = os_read_file(s->opts.vfs, path, &p, &len);
+    if (rc == ERR_NOT_FOUND) {
+        *lsn = 1;
+        err_clear();
+        return 0;
+    }
+    if (rc)
+        return rc;
+    if (len != 12 || le32_get(p + 8) != crc32c_mask(crc32c(0, p, 8)))
+        rc = err_set(ERR_CORRUPT, "%s is damaged", path);
+    else
+        *lsn = le64_get(p);
+    mem_free(p);
+    return rc;
+}
+
+static int checkpoint_write(struct store *s, uint64_t lsn)
+{
+    char path[STORE_DIR_MAX + 16];
+    snprintf(path, sizeof path, "%s/CHECKPOINT", s->dir);
+    uint8_t b[12];
+    le64_put(b, lsn);
+    le32_put(b + 8, crc32c_mask(crc32c(0, b, 8)));
+    return os_write_file_atomic(s->opts.vfs, path, b, sizeof b);
+}
+
 void store__checkpoint(struct store *s)
 {
-    /* Records appended after this point are above it; those before it are
-     * visible in their MemTable's min_lsn by the time we scan that tablet. */
     if (s->recovering)
         return;
+    pthread_mutex_lock(&s->ckpt_mu);
+    /* Records appended after this point are above it; those before it are
+     * visible in their MemTable's min_lsn by the time we scan that tablet. */
     uint64_t upto = redo_last_lsn(s->redo) + 1;
     store__for_each_tablet(s, min_needed, &upto);
-    if (redo_truncate_before(s->redo, upto) != 0)
-        log_warn("store %s: redo truncation failed: %s", s->dir, err_msg());
+    if (upto > s->ckpt_lsn) {
+        /* Durable checkpoint first: replay starts there, and the segments
+         * below it may go only once it is on disk. */
+        int rc = checkpoint_write(s, upto);
+        if (rc) {
+            log_warn("store %s: checkpoint failed: %s", s->dir, err_msg());
+            if (rc == ERR_IO)
+                store__fail(s, rc, err_msg());
+        } else {
+            s->ckpt_lsn = upto;
+            if (redo_truncate_before(s->redo, upto) != 0)
+                log_warn("store %s: redo truncation failed: %s", s->dir, err_msg());
+        }
+    }
+    pthread_mutex_unlock(&s->ckpt_mu);
 }
 
 /* ---- Info ---- */
@@ -1039,14 +1092,6 @@ static int replay_record(uint64_t lsn, const uint8_t *p, size_t len, void *arg)
     return 0;
 }
 
-static int min_flushed(struct tablet *t, void *arg)
-{
-    uint64_t *m = arg;
-    if (t->man.flushed_lsn + 1 < *m)
-        *m = t->man.flushed_lsn + 1;
-    return 0;
-}
-
 static int max_sst_ts(struct tablet *t, void *arg)
 {
     uint64_t *m = arg;
@@ -1102,6 +1147,7 @@ int store_open(const struct store_opts *opts, struct store **out)
     pthread_cond_init(&s->bg_cond, NULL);
     pthread_cond_init(&s->mem_cond, NULL);
     pthread_mutex_init(&s->rate_mu, NULL);
+    pthread_mutex_init(&s->ckpt_mu, NULL);
     s->last_major_day = -1;
 
     char redo_dir[STORE_DIR_MAX + 8];
@@ -1124,10 +1170,13 @@ int store_open(const struct store_opts *opts, struct store **out)
     };
     if ((rc = redo_open(&ro, &s->redo)) != 0)
         goto fail;
-    uint64_t from = UINT64_MAX;
-    store__for_each_tablet(s, min_flushed, &from);
-    if (from == UINT64_MAX)
-        from = 1;
+    /* Replay starts at the durable checkpoint: every record a tablet may
+     * still need is at or above it (records below are filtered per tablet by
+     * its flushed_lsn anyway). */
+    uint64_t from;
+    if ((rc = checkpoint_read(s, &from)) != 0)
+        goto fail;
+    s->ckpt_lsn = from;
     uint64_t ts = 0;
     store__for_each_tablet(s, max_sst_ts, &ts);
     atomic_store(&s->max_ts, ts);
@@ -1183,5 +1232,6 @@ void store_close(struct store *s)
     pthread_cond_destroy(&s->bg_cond);
     pthread_cond_destroy(&s->mem_cond);
     pthread_mutex_destroy(&s->rate_mu);
+    pthread_mutex_destroy(&s->ckpt_mu);
     mem_free(s);
 }

@@ -91,6 +91,7 @@ struct store_batch {
     struct buf ops;  /* Encoded operations (the redo record's body). */
     uint32_t n_ops;  /* Operations in it. */
     int error;       /* First error of an add (ERR_TOO_BIG ...), reported by store_write. */
+    char error_msg[160]; /* Its message. */
 };
 
 void store_batch_init(struct store_batch *b);

@@ -91,6 +91,8 @@ struct store {
     _Atomic uint64_t max_ts;           /* Largest commit ts written or recovered. */
     _Atomic uint64_t n_stalls;         /* Writes that waited for memory. */
     int recovering;                    /* 1 during redo replay: no redo truncation. */
+    pthread_mutex_t ckpt_mu;           /* Serialises checkpoints. */
+    uint64_t ckpt_lsn;                 /* Last durable checkpoint (replay starts there). */
 
     pthread_mutex_t fail_mu;           /* Guards failure. */
     _Atomic int failed;                /* 1: writes refused (see failure). */

@@ -117,10 +117,14 @@ TEST(survives_reopen_freeze_minor_major)
     store_close(s);
     s = open_store(test_dir(), 0);
     check_basic_data(s);
+    struct store_tablet_info ti;
+    ASSERT_OK(store_tablet_info(s, 1, &ti));
+    fprintf(stderr, "after reopen: deltas %u frozen %u minor %llu\n", ti.n_deltas, ti.n_frozen, (unsigned long long)ti.n_minor_merges);
     ASSERT_OK(store_freeze(s, 1));
+    ASSERT_OK(store_tablet_info(s, 1, &ti));
+    fprintf(stderr, "after freeze: deltas %u frozen %u minor %llu\n", ti.n_deltas, ti.n_frozen, (unsigned long long)ti.n_minor_merges);
     check_basic_data(s);
     ASSERT_OK(store_minor_merge(s, 1));
-    struct store_tablet_info ti;
     ASSERT_OK(store_tablet_info(s, 1, &ti));
     ASSERT_EQ(ti.n_deltas, 1);
     ASSERT_EQ(ti.n_frozen, 0);
