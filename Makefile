@@ -11,7 +11,7 @@ DEPS_SET ?= build
 
 CFLAGS := -std=c11 -D_GNU_SOURCE -Isrc -Itest -Wall -Wextra -Werror -g \
           -pthread -fno-strict-aliasing $(OPT) $(SAN) $(EXTRA_CFLAGS)
-LDLIBS := -llz4 -lzstd -ldl -lm -pthread
+LDLIBS := -llz4 -lzstd -luv -lcrypto -ldl -lm -pthread
 
 SRC := $(shell find src -name '*.c' ! -name main.c | sort)
 OBJ := $(SRC:%.c=$(BUILD)/obj/%.o)
@@ -32,6 +32,26 @@ deps:
 
 deps-test:
 	@scripts/deps.sh test
+
+# SQL grammar: bison and flex generate the parser and the scanner into
+# $(BUILD)/gen/sql/ (never committed); their objects join the library.
+GEN_SRC := $(BUILD)/gen/sql/parser.c $(BUILD)/gen/sql/lexer.c
+OBJ += $(GEN_SRC:$(BUILD)/gen/%.c=$(BUILD)/obj/gen/%.o)
+CFLAGS += -I$(BUILD)/gen
+
+$(BUILD)/gen/sql/parser.c: src/sql/parser.y | deps
+	@mkdir -p $(dir $@)
+	bison -Wall -o $@ --defines=$(BUILD)/gen/sql/parser.h $<
+
+$(BUILD)/gen/sql/parser.h: $(BUILD)/gen/sql/parser.c ;
+
+$(BUILD)/gen/sql/lexer.c: src/sql/lexer.l | deps
+	@mkdir -p $(dir $@)
+	flex -o $@ $<
+
+$(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c $(BUILD)/gen/sql/parser.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/obj/%.o: %.c | deps
 	@mkdir -p $(dir $@)

@@ -492,12 +492,11 @@ int store_write(struct store *s, const struct store_batch *b, uint64_t commit_ts
     uint64_t lsn = 0;
     rc = redo_append(s->redo, rec->data, rec->len, &lsn);
     if (!rc) {
+        /* min_lsn now, so a checkpoint keeps this record's segment; max_lsn
+         * (which becomes flushed_lsn) only once the record is durable. */
         for (int k = 0; k < n_tabs; k++) {
             uint64_t zero = 0;
             atomic_compare_exchange_strong(&pins[k]->min_lsn, &zero, lsn);
-            uint64_t m = atomic_load(&pins[k]->max_lsn);
-            while (m < lsn && !atomic_compare_exchange_weak(&pins[k]->max_lsn, &m, lsn))
-                ;
         }
     }
     for (int k = 0; k < n_tabs; k++)
@@ -508,6 +507,11 @@ int store_write(struct store *s, const struct store_batch *b, uint64_t commit_ts
         if (rc == ERR_READONLY || rc == ERR_IO)
             store__fail(s, rc, err_msg());
         goto out_pins;
+    }
+    for (int k = 0; k < n_tabs; k++) {
+        uint64_t m = atomic_load(&pins[k]->max_lsn);
+        while (m < lsn && !atomic_compare_exchange_weak(&pins[k]->max_lsn, &m, lsn))
+            ;
     }
 
     /* Durable: apply. */
@@ -1051,42 +1055,59 @@ static int replay_record(uint64_t lsn, const uint8_t *p, size_t len, void *arg)
     uint64_t ts = le64_get(p + 1);
     uint32_t n_ops = le32_get(p + 9);
     const uint8_t *q = p + REC_HEADER, *end = p + len;
+    struct tablet *touched[MAX_BATCH_TABLETS];
+    int n_touched = 0, rc = 0;
     c->n_records++;
-    for (uint32_t i = 0; i < n_ops; i++) {
+    /* Apply the whole record first: a tablet's skip test (lsn > flushed_lsn)
+     * must not change halfway through it. */
+    for (uint32_t i = 0; i < n_ops && !rc; i++) {
         struct op op;
-        if (op_decode(&q, end, &op) != 0)
-            return err_set(ERR_CORRUPT, "redo record %" PRIu64 ": malformed operation %u", lsn, i);
+        if (op_decode(&q, end, &op) != 0) {
+            rc = err_set(ERR_CORRUPT, "redo record %" PRIu64 ": malformed operation %u", lsn, i);
+            break;
+        }
         struct tablet *t = store__tablet(s, op.tablet);
         if (!t)
             continue; /* Dropped since. */
-        if (lsn > t->man.flushed_lsn) {
-            struct tmem *m = t->active;
-            int rc = memtable_put(m->mt, op.key, op.key_len, ts, op.kind, op.value, op.value_len);
-            if (rc) {
-                tablet__unref(t);
-                return err_prefix(rc, "replay redo record %" PRIu64, lsn);
-            }
-            uint64_t zero = 0;
-            atomic_compare_exchange_strong(&m->min_lsn, &zero, lsn);
-            if (atomic_load(&m->max_lsn) < lsn)
-                atomic_store(&m->max_lsn, lsn);
-            store__mem_add(s, m);
-            c->n_applied++;
-            if (memtable_memory(m->mt) > s->opts.memtable_size) {
-                /* Keep recovery within memory: dump as we go. */
-                rc = tablet__freeze(t);
-                if (!rc)
-                    rc = tablet__minor_merge(t);
-                if (rc) {
-                    tablet__unref(t);
-                    return rc;
-                }
-            }
+        if (lsn <= t->man.flushed_lsn) {
+            tablet__unref(t);
+            continue;
+        }
+        struct tmem *m = t->active;
+        rc = memtable_put(m->mt, op.key, op.key_len, ts, op.kind, op.value, op.value_len);
+        if (rc) {
+            tablet__unref(t);
+            rc = err_prefix(rc, "replay redo record %" PRIu64, lsn);
+            break;
+        }
+        uint64_t zero = 0;
+        atomic_compare_exchange_strong(&m->min_lsn, &zero, lsn);
+        if (atomic_load(&m->max_lsn) < lsn)
+            atomic_store(&m->max_lsn, lsn);
+        store__mem_add(s, m);
+        c->n_applied++;
+        int seen = 0;
+        for (int k = 0; k < n_touched && !seen; k++)
+            seen = touched[k] == t;
+        if (!seen && n_touched < MAX_BATCH_TABLETS)
+            touched[n_touched++] = t;
+        else
+            tablet__unref(t);
+    }
+    if (!rc && q != end)
+        rc = err_set(ERR_CORRUPT, "redo record %" PRIu64 ": trailing bytes", lsn);
+    /* Keep recovery within memory: dump between records. */
+    for (int k = 0; k < n_touched; k++) {
+        struct tablet *t = touched[k];
+        if (!rc && memtable_memory(t->active->mt) > s->opts.memtable_size) {
+            rc = tablet__freeze(t);
+            if (!rc)
+                rc = tablet__minor_merge(t);
         }
         tablet__unref(t);
     }
-    if (q != end)
-        return err_set(ERR_CORRUPT, "redo record %" PRIu64 ": trailing bytes", lsn);
+    if (rc)
+        return rc;
     if (atomic_load(&s->max_ts) < ts)
         atomic_store(&s->max_ts, ts);
     return 0;
@@ -1173,7 +1194,7 @@ int store_open(const struct store_opts *opts, struct store **out)
     /* Replay starts at the durable checkpoint: every record a tablet may
      * still need is at or above it (records below are filtered per tablet by
      * its flushed_lsn anyway). */
-    uint64_t from;
+    uint64_t from = 1;
     if ((rc = checkpoint_read(s, &from)) != 0)
         goto fail;
     s->ckpt_lsn = from;

@@ -593,10 +593,10 @@ int tablet__minor_merge(struct tablet *t)
     if (rc) {
         pthread_mutex_unlock(&t->merge_mu);
         mem_free(nd);
-        if (out) {
-            sstable_mark_obsolete(out);
+        /* The manifest may or may not name the new file now (a failure after
+         * the rename): keep the file; open removes it if it is a leftover. */
+        if (out)
             sstable_unref(out);
-        }
         rc = merge_failed(t, rc, "minor merge");
         goto out_merging;
     }
@@ -736,10 +736,10 @@ int tablet__major_merge(struct tablet *t)
     if (rc) {
         pthread_mutex_unlock(&t->merge_mu);
         mem_free(nd);
-        if (out) {
-            sstable_mark_obsolete(out);
+        /* The manifest may or may not name the new file now (a failure after
+         * the rename): keep the file; open removes it if it is a leftover. */
+        if (out)
             sstable_unref(out);
-        }
         rc = merge_failed(t, rc, "major merge");
         goto out_merging;
     }
