@@ -3,6 +3,7 @@
  * function taking the remaining arguments; this file only dispatches.
  */
 #include "base/log.h"
+#include "bench/bench.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -14,6 +15,7 @@ struct subcommand {
 };
 
 static const struct subcommand commands[] = {
+    {"bench", "run benchmarks (bench kv --help)", bench_main},
     {NULL, NULL, NULL},
 };
 

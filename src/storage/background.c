@@ -166,7 +166,7 @@ static int window_due(struct store *s)
     localtime_r(&now, &tm);
     int min = tm.tm_hour * 60 + tm.tm_min;
     int in = a < b ? (min >= a && min < b) : (min >= a || min < b);
-    int day = (int)(now / 86400);
+    int day = tm.tm_year * 366 + tm.tm_yday; /* A local calendar day. */
     if (!in || day == s->last_major_day)
         return 0;
     s->last_major_day = day;
@@ -219,6 +219,7 @@ void store__bg_stop(struct store *s)
 {
     pthread_mutex_lock(&s->bg_mu);
     s->closing = 1;
+    atomic_store(&s->stopping, 1);
     pthread_cond_broadcast(&s->bg_cond);
     pthread_cond_broadcast(&s->mem_cond);
     pthread_mutex_unlock(&s->bg_mu);

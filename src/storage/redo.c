@@ -319,14 +319,24 @@ void redo_close(struct redo *r)
 /* ------------------------------------------------------------------------ */
 /* Append and group commit */
 
-int redo_append(struct redo *r, const void *payload, size_t len, uint64_t *lsn)
+int redo_append2(struct redo *r, const void *head, size_t head_len, const void *body,
+                 size_t body_len, uint64_t *lsn)
 {
+    size_t len = head_len + body_len;
     /* Checked before touching payload, so a caller's bad length costs nothing. */
-    if (len > REDO_RECORD_MAX)
+    if (len > REDO_RECORD_MAX || len < head_len)
         return err_set(ERR_TOO_BIG, "redo: record of %zu bytes exceeds the limit of %u bytes", len,
                        REDO_RECORD_MAX);
     /* The payload's checksum needs no LSN, so it is computed outside the mutex. */
-    uint32_t pcrc = redo__payload_crc(payload, (uint32_t)len);
+    uint32_t pcrc = redo__payload_crc(head, (uint32_t)head_len);
+    if (head_len == 0) {
+        pcrc = redo__payload_crc(body, (uint32_t)body_len);
+    } else if (body_len) {
+        /* Same as redo__payload_crc over head + body: the length, then the bytes. */
+        uint8_t l[4];
+        le32_put(l, (uint32_t)len);
+        pcrc = crc32c(crc32c(crc32c(0, l, 4), head, head_len), body, body_len);
+    }
     uint8_t h[REDO_REC_HEADER_SIZE];
     int rc = 0;
 
@@ -345,12 +355,18 @@ int redo_append(struct redo *r, const void *payload, size_t len, uint64_t *lsn)
     }
     redo__encode_record_header(h, r->next_lsn, (uint32_t)len, pcrc);
     buf_append(&r->pending, h, sizeof h); /* Cannot fail after the reserve. */
-    buf_append(&r->pending, payload, len);
+    buf_append(&r->pending, head, head_len);
+    buf_append(&r->pending, body, body_len);
     *lsn = r->next_lsn++;
     r->n_records++;
 out:
     pthread_mutex_unlock(&r->mu);
     return rc;
+}
+
+int redo_append(struct redo *r, const void *payload, size_t len, uint64_t *lsn)
+{
+    return redo_append2(r, payload, len, NULL, 0, lsn);
 }
 
 /*
@@ -912,6 +928,14 @@ int redo_replay(struct redo *r, uint64_t from_lsn, redo_replay_cb cb, void *arg)
         }
         if ((rc = r->vfs->open(r->vfs, path, newest ? OS_RDWR : OS_RDONLY, &f)) != 0) {
             rc = err_prefix(rc, "redo replay");
+            goto out;
+        }
+        /* The newest segment's records may be only in the page cache (the
+         * process stopped between write and fdatasync); the callbacks may
+         * make them the base of durable state (a merge during replay), so
+         * they are made durable before they are handed out. */
+        if (newest && r->sync && (rc = os_sync(f)) != 0) {
+            rc = err_prefix(rc, "redo replay: sync %s", path);
             goto out;
         }
         rc = replay_segment(f, path, l.v[i].size, newest, from_lsn, cb, arg, &expected, &end_off,

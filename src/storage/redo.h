@@ -68,6 +68,10 @@ int redo_replay(struct redo *r, uint64_t from_lsn, redo_replay_cb cb, void *arg)
  */
 int redo_append(struct redo *r, const void *payload, size_t len, uint64_t *lsn);
 
+/* Like redo_append with the payload given in two pieces (head then body). */
+int redo_append2(struct redo *r, const void *head, size_t head_len, const void *body,
+                 size_t body_len, uint64_t *lsn);
+
 /* Waits until every record up to lsn is durable. Returns 0 or ERR_READONLY (message says why). */
 int redo_wait(struct redo *r, uint64_t lsn);
 

@@ -39,6 +39,8 @@ void store_opts_default(struct store_opts *o, const char *dir)
     o->major_window_end = -1;
 }
 
+static int refuse(struct store *s);
+
 /* ---- Batches ---- */
 
 void store_batch_init(struct store_batch *b)
@@ -254,48 +256,64 @@ int store_tablet_exists(struct store *s, uint64_t id)
 int store_tablet_create(struct store *s, uint64_t id)
 {
     if (atomic_load(&s->failed))
-        return err_set(ERR_READONLY, "%s", s->failure);
+        return refuse(s);
     struct tablet *t = store__tablet(s, id);
     if (t) {
         tablet__unref(t);
         return err_set(ERR_EXISTS, "tablet %" PRIu64 " exists", id);
     }
+    /* The folder and manifest are written outside the map lock (it would stall
+     * every read and write); a concurrent create of the same id fails at mkdir. */
+    int rc = tablet__open(s, id, 1, &t);
+    if (rc)
+        return rc;
     pthread_rwlock_wrlock(&s->map_lock);
-    int found;
-    map_find(s, id, &found);
-    int rc = found ? err_set(ERR_EXISTS, "tablet %" PRIu64 " exists", id)
-                   : tablet__open(s, id, 1, &t);
-    if (!rc && (rc = map_insert(s, t)) != 0)
-        tablet__unref(t);
+    rc = map_insert(s, t);
     pthread_rwlock_unlock(&s->map_lock);
-    return rc;
+    if (rc) {
+        tablet__unref(t);
+        return err_set(rc, "tablet %" PRIu64 " exists", id);
+    }
+    return 0;
 }
 
 int store_tablet_drop(struct store *s, uint64_t id)
 {
-    pthread_rwlock_wrlock(&s->map_lock);
-    int found;
-    size_t i = map_find(s, id, &found);
-    if (!found) {
-        pthread_rwlock_unlock(&s->map_lock);
+    struct tablet *t = store__tablet(s, id);
+    if (!t)
+        return err_set(ERR_NOT_FOUND, "tablet %" PRIu64 " does not exist", id);
+    /* Under the freeze lock: no writer is between its dropped check and its
+     * redo append, so no record of this tablet is logged after this point. */
+    pthread_rwlock_wrlock(&t->freeze_lock);
+    int was = atomic_exchange(&t->dropped, 1);
+    pthread_rwlock_unlock(&t->freeze_lock);
+    if (was) {
+        tablet__unref(t);
         return err_set(ERR_NOT_FOUND, "tablet %" PRIu64 " does not exist", id);
     }
-    struct tablet *t = s->tablets[i];
-    memmove(&s->tablets[i], &s->tablets[i + 1], (s->n_tablets - i - 1) * sizeof *s->tablets);
-    s->n_tablets--;
-    pthread_rwlock_unlock(&s->map_lock);
-    atomic_store(&t->dropped, 1);
-    /* Wait for merges to finish before the files go. */
+    /* Merges check dropped after taking these; wait for running ones. Then the
+     * manifest goes durably while the tablet is still in the map, so no
+     * checkpoint can pass its records before the drop is on disk. */
     pthread_mutex_lock(&t->major_mu);
     pthread_mutex_lock(&t->minor_mu);
     int rc = tablet__remove_files(t);
+    pthread_mutex_unlock(&t->minor_mu);
+    pthread_mutex_unlock(&t->major_mu);
+    pthread_rwlock_wrlock(&s->map_lock);
+    int found;
+    size_t i = map_find(s, id, &found);
+    if (found && s->tablets[i] == t) {
+        memmove(&s->tablets[i], &s->tablets[i + 1], (s->n_tablets - i - 1) * sizeof *s->tablets);
+        s->n_tablets--;
+    }
+    pthread_rwlock_unlock(&s->map_lock);
     struct tview *v = tablet__view(t);
     store__mem_release(s, v->active);
     for (uint32_t k = 0; k < v->n_frozen; k++)
         store__mem_release(s, v->frozen[k]);
     tview__unref(v);
-    pthread_mutex_unlock(&t->minor_mu);
-    pthread_mutex_unlock(&t->major_mu);
+    if (found)
+        tablet__unref(t); /* The map's reference. */
     tablet__unref(t);
     if (rc)
         store__fail(s, rc, err_msg());
@@ -363,6 +381,7 @@ static int wait_for_memory(struct store *s)
         return 0;
     }
     atomic_fetch_add(&s->n_stalls, 1);
+    int failed_rounds = 0;
     for (;;) {
         if (atomic_load(&s->failed))
             return refuse(s);
@@ -389,17 +408,25 @@ static int wait_for_memory(struct store *s)
             pthread_rwlock_unlock(&s->map_lock);
             if (!big)
                 return 0;
+            uint64_t before = atomic_load(&s->mem_bytes);
             int rc = tablet__freeze(big);
             if (!rc)
                 rc = tablet__minor_merge(big);
             tablet__unref(big);
             if (rc)
                 return rc;
+            if (atomic_load(&s->mem_bytes) >= before)
+                return err_set(ERR_BUSY, "MemTable memory is full (%" PRIu64
+                                         " bytes) and nothing can be merged",
+                               before);
             continue;
         }
         int merge_rc = atomic_load(&s->last_merge_rc);
         if (merge_rc == ERR_NOSPC)
             return err_set(ERR_NOSPC, "MemTable memory is full and merges fail for lack of disk space");
+        if (merge_rc && ++failed_rounds > 3000) /* About 30 s of failing merges. */
+            return err_set(merge_rc, "MemTable memory is full and merges keep failing (%s)",
+                           err_name(merge_rc));
         pthread_mutex_lock(&s->bg_mu);
         struct timespec dl;
         clock_gettime(CLOCK_REALTIME, &dl);
@@ -424,7 +451,77 @@ static int cmp_u64(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-static _Thread_local struct buf tl_rec; /* Per-thread redo record scratch. */
+/*
+ * Applies the decoded ops of a record to MemTables, last op first: memtable_put
+ * keeps the first (key, ts) it sees, so going backwards makes the last write
+ * of a key within one batch the one that stays (as the batch's order says).
+ * mt_of(i) gives the MemTable for op i, or NULL to skip it.
+ */
+struct apply_ctx {
+    const uint8_t *ops;   /* Encoded ops. */
+    const uint8_t *end;   /* Their end. */
+    uint32_t n_ops;       /* How many. */
+    uint64_t ts;          /* Commit timestamp. */
+};
+
+#define APPLY_STACK_OPS 64
+
+static int apply_ops(const struct apply_ctx *a, struct memtable *(*mt_of)(void *arg, uint64_t tablet),
+                     void *arg)
+{
+    struct op stack_ops[APPLY_STACK_OPS];
+    struct op *ops = stack_ops;
+    if (a->n_ops > (size_t)(a->end - a->ops) / 3)
+        return err_set(ERR_CORRUPT, "%u operations cannot fit in %zu bytes", a->n_ops,
+                       (size_t)(a->end - a->ops));
+    if (a->n_ops > APPLY_STACK_OPS && !(ops = mem_alloc(sizeof *ops * a->n_ops)))
+        return err_set(ERR_NOMEM, "apply: out of memory");
+    const uint8_t *p = a->ops;
+    int rc = 0;
+    for (uint32_t i = 0; i < a->n_ops && !rc; i++)
+        if (op_decode(&p, a->end, &ops[i]) != 0)
+            rc = err_set(ERR_CORRUPT, "malformed operation %u", i);
+    if (!rc && p != a->end)
+        rc = err_set(ERR_CORRUPT, "trailing bytes after %u operations", a->n_ops);
+    for (uint32_t i = a->n_ops; i-- > 0 && !rc;) {
+        struct memtable *mt = mt_of(arg, ops[i].tablet);
+        if (mt)
+            rc = memtable_put(mt, ops[i].key, ops[i].key_len, a->ts, ops[i].kind, ops[i].value,
+                              ops[i].value_len);
+    }
+    if (ops != stack_ops)
+        mem_free(ops);
+    return rc;
+}
+
+struct write_pins {
+    int n;                                  /* Tablets in the batch. */
+    uint64_t ids[MAX_BATCH_TABLETS];        /* Their ids, sorted. */
+    struct tmem *pins[MAX_BATCH_TABLETS];   /* Their pinned MemTables. */
+};
+
+static struct memtable *pinned_mt(void *arg, uint64_t tablet)
+{
+    struct write_pins *w = arg;
+    for (int k = 0; k < w->n; k++)
+        if (w->ids[k] == tablet)
+            return w->pins[k]->mt;
+    return NULL;
+}
+
+static void atomic_min_nonzero(_Atomic uint64_t *x, uint64_t v)
+{
+    uint64_t m = atomic_load(x);
+    while ((m == 0 || v < m) && !atomic_compare_exchange_weak(x, &m, v))
+        ;
+}
+
+static void atomic_max(_Atomic uint64_t *x, uint64_t v)
+{
+    uint64_t m = atomic_load(x);
+    while (m < v && !atomic_compare_exchange_weak(x, &m, v))
+        ;
+}
 
 int store_write(struct store *s, const struct store_batch *b, uint64_t commit_ts)
 {
@@ -438,68 +535,66 @@ int store_write(struct store *s, const struct store_batch *b, uint64_t commit_ts
         return refuse(s);
 
     /* The distinct tablets of the batch, sorted (lock order). */
-    uint64_t ids[MAX_BATCH_TABLETS];
+    struct write_pins w;
     struct tablet *tabs[MAX_BATCH_TABLETS];
-    struct tmem *pins[MAX_BATCH_TABLETS];
-    int n_tabs = 0, rc = 0;
+    w.n = 0;
+    int rc = 0;
     const uint8_t *p = b->ops.data, *end = b->ops.data + b->ops.len;
     for (uint32_t i = 0; i < b->n_ops; i++) {
         struct op op;
         if (op_decode(&p, end, &op) != 0)
             return err_set(ERR_INVALID, "write batch is malformed");
         int seen = 0;
-        for (int k = 0; k < n_tabs && !seen; k++)
-            seen = ids[k] == op.tablet;
+        for (int k = 0; k < w.n && !seen; k++)
+            seen = w.ids[k] == op.tablet;
         if (!seen) {
-            if (n_tabs == MAX_BATCH_TABLETS)
+            if (w.n == MAX_BATCH_TABLETS)
                 return err_set(ERR_TOO_BIG, "a write batch may touch at most %d tablets",
                                MAX_BATCH_TABLETS);
-            ids[n_tabs++] = op.tablet;
+            w.ids[w.n++] = op.tablet;
         }
     }
-    qsort(ids, (size_t)n_tabs, sizeof ids[0], cmp_u64);
+    qsort(w.ids, (size_t)w.n, sizeof w.ids[0], cmp_u64);
 
     if ((rc = wait_for_memory(s)) != 0)
         return rc;
 
-    int n_got = 0;
-    for (; n_got < n_tabs; n_got++) {
-        tabs[n_got] = store__tablet(s, ids[n_got]);
+    int n_got = 0, n_locked = 0;
+    for (; n_got < w.n; n_got++) {
+        tabs[n_got] = store__tablet(s, w.ids[n_got]);
         if (!tabs[n_got]) {
-            rc = err_set(ERR_NOT_FOUND, "tablet %" PRIu64 " does not exist", ids[n_got]);
+            rc = err_set(ERR_NOT_FOUND, "tablet %" PRIu64 " does not exist", w.ids[n_got]);
             goto out_tabs;
         }
     }
 
-    /* Record: type, commit ts, op count, ops. */
-    struct buf *rec = &tl_rec;
-    buf_reset(rec);
-    if ((rc = buf_reserve(rec, REC_HEADER + b->ops.len)) != 0) {
-        rc = err_set(ERR_NOMEM, "write: out of memory");
-        goto out_tabs;
-    }
-    rec->data[0] = STORE_REC_WRITE;
-    le64_put(rec->data + 1, commit_ts);
-    le32_put(rec->data + 9, b->n_ops);
-    memcpy(rec->data + REC_HEADER, b->ops.data, b->ops.len);
-    rec->len = REC_HEADER + b->ops.len;
+    /* Record: type, commit ts, op count, then the batch's encoded ops. */
+    uint8_t head[REC_HEADER];
+    head[0] = STORE_REC_WRITE;
+    le64_put(head + 1, commit_ts);
+    le32_put(head + 9, b->n_ops);
 
-    for (int k = 0; k < n_tabs; k++) {
-        pthread_rwlock_rdlock(&tabs[k]->freeze_lock);
-        pins[k] = tabs[k]->active;
-        atomic_fetch_add(&pins[k]->writers, 1);
+    for (; n_locked < w.n; n_locked++) {
+        pthread_rwlock_rdlock(&tabs[n_locked]->freeze_lock);
+        if (atomic_load(&tabs[n_locked]->dropped)) {
+            /* Dropped while we looked it up: its records must not reach the log. */
+            pthread_rwlock_unlock(&tabs[n_locked]->freeze_lock);
+            rc = err_set(ERR_NOT_FOUND, "tablet %" PRIu64 " does not exist", w.ids[n_locked]);
+            break;
+        }
+        w.pins[n_locked] = tabs[n_locked]->active;
+        atomic_fetch_add(&w.pins[n_locked]->writers, 1);
     }
     uint64_t lsn = 0;
-    rc = redo_append(s->redo, rec->data, rec->len, &lsn);
+    if (!rc)
+        rc = redo_append2(s->redo, head, sizeof head, b->ops.data, b->ops.len, &lsn);
     if (!rc) {
         /* min_lsn now, so a checkpoint keeps this record's segment; max_lsn
          * (which becomes flushed_lsn) only once the record is durable. */
-        for (int k = 0; k < n_tabs; k++) {
-            uint64_t zero = 0;
-            atomic_compare_exchange_strong(&pins[k]->min_lsn, &zero, lsn);
-        }
+        for (int k = 0; k < w.n; k++)
+            atomic_min_nonzero(&w.pins[k]->min_lsn, lsn);
     }
-    for (int k = 0; k < n_tabs; k++)
+    for (int k = 0; k < n_locked; k++)
         pthread_rwlock_unlock(&tabs[k]->freeze_lock);
     if (!rc)
         rc = redo_wait(s->redo, lsn);
@@ -508,41 +603,30 @@ int store_write(struct store *s, const struct store_batch *b, uint64_t commit_ts
             store__fail(s, rc, err_msg());
         goto out_pins;
     }
-    for (int k = 0; k < n_tabs; k++) {
-        uint64_t m = atomic_load(&pins[k]->max_lsn);
-        while (m < lsn && !atomic_compare_exchange_weak(&pins[k]->max_lsn, &m, lsn))
-            ;
-    }
+    for (int k = 0; k < w.n; k++)
+        atomic_max(&w.pins[k]->max_lsn, lsn);
 
-    /* Durable: apply. */
-    p = b->ops.data;
-    for (uint32_t i = 0; i < b->n_ops; i++) {
-        struct op op;
-        op_decode(&p, end, &op);
-        int k = 0;
-        while (ids[k] != op.tablet)
-            k++;
-        rc = memtable_put(pins[k]->mt, op.key, op.key_len, commit_ts, op.kind, op.value,
-                          op.value_len);
-        if (rc) {
-            /* The record is durable but cannot be applied: only a restart
-             * (which replays it) can make the store whole again. */
-            store__fail(s, rc, "applying a durable write failed");
-            goto out_pins;
-        }
+    /* Durable: apply. A concurrent reader may see part of the batch while
+     * this runs; txn/ hands out no snapshot at or above commit_ts until the
+     * commit is applied (see README, invariant 4). */
+    struct apply_ctx a = {b->ops.data, end, b->n_ops, commit_ts};
+    rc = apply_ops(&a, pinned_mt, &w);
+    if (rc) {
+        /* The record is durable but cannot be applied: only a restart
+         * (which replays it) can make the store whole again. */
+        store__fail(s, rc, "applying a durable write failed");
+        goto out_pins;
     }
-    uint64_t m = atomic_load(&s->max_ts);
-    while (m < commit_ts && !atomic_compare_exchange_weak(&s->max_ts, &m, commit_ts))
-        ;
+    atomic_max(&s->max_ts, commit_ts);
 out_pins:
-    for (int k = 0; k < n_tabs; k++) {
-        store__mem_add(s, pins[k]);
-        atomic_fetch_sub(&pins[k]->writers, 1);
-        if (!rc && memtable_memory(pins[k]->mt) > s->opts.memtable_size &&
-            pins[k] == tabs[k]->active) {
-            tablet__freeze(tabs[k]);
+    for (int k = 0; k < n_locked; k++) {
+        store__mem_add(s, w.pins[k]);
+        /* Read the size while still pinned: after writers-- a merge may free it. */
+        int big = !rc && memtable_memory(w.pins[k]->mt) > s->opts.memtable_size;
+        struct tmem *pinned = w.pins[k];
+        atomic_fetch_sub(&pinned->writers, 1);
+        if (big && tablet__freeze_if(tabs[k], pinned) == 0)
             store__bg_kick(s);
-        }
     }
 out_tabs:
     for (int k = 0; k < n_got; k++)
@@ -576,8 +660,10 @@ int store_get(struct store *s, uint64_t tablet_id, const void *key, size_t key_l
     }
     tview__unref(v);
     tablet__unref(t);
-    if (rc == 0 && e.kind != KV_PUT)
+    if (rc == 0 && e.kind != KV_PUT) {
+        err_clear();
         return ERR_NOT_FOUND;
+    }
     if (rc == ERR_NOT_FOUND)
         err_clear();
     return rc;
@@ -811,6 +897,16 @@ int store_snapshot_pin(struct store *s, uint64_t ts, struct store_snapshot **out
         return err_set(ERR_NOMEM, "snapshot: out of memory");
     sn->node.ts = ts;
     pthread_mutex_lock(&s->snap_mu);
+    if (ts < s->gc_floor) {
+        /* A merge already dropped versions such a reader might need. */
+        uint64_t floor = s->gc_floor;
+        pthread_mutex_unlock(&s->snap_mu);
+        mem_free(sn);
+        return err_set(ERR_INVALID,
+                       "snapshot %" PRIu64 " is older than merged data (versions up to %" PRIu64
+                       " may be gone)",
+                       ts, floor);
+    }
     sn->node.next = s->snaps.next;
     sn->node.prev = &s->snaps;
     s->snaps.next->prev = &sn->node;
@@ -838,6 +934,9 @@ uint64_t store__gc_horizon(struct store *s)
     for (struct snap_node *n = s->snaps.next; n != &s->snaps; n = n->next)
         if (n->ts < h)
             h = n->ts;
+    /* Pins below the horizon a merge used are refused from now on. */
+    if (h > s->gc_floor)
+        s->gc_floor = h;
     pthread_mutex_unlock(&s->snap_mu);
     return h;
 }
@@ -990,9 +1089,9 @@ void store_info(struct store *s, struct store_info *info)
     info->memory_budget = s->opts.memory_budget;
     info->block_cache_bytes = block_cache_usage(s->cache);
     info->redo_durable_lsn = redo_durable_lsn(s->redo);
-    uint64_t upto = redo_last_lsn(s->redo) + 1;
-    store__for_each_tablet(s, min_needed, &upto);
-    info->checkpoint_lsn = upto;
+    pthread_mutex_lock(&s->ckpt_mu);
+    info->checkpoint_lsn = s->ckpt_lsn;
+    pthread_mutex_unlock(&s->ckpt_mu);
     info->max_commit_ts = atomic_load(&s->max_ts);
     info->n_write_stalls = atomic_load(&s->n_stalls);
     pthread_mutex_lock(&s->fail_mu);
@@ -1014,8 +1113,10 @@ static int open_tablet_dir(const char *name, void *arg)
     struct store *s = c->s;
     char *end;
     uint64_t id = strtoull(name, &end, 10);
-    if (*end != '\0' || name[0] < '0' || name[0] > '9')
-        return 0;
+    char canon[24];
+    snprintf(canon, sizeof canon, "%" PRIu64, id);
+    if (*end != '\0' || name[0] < '0' || name[0] > '9' || strcmp(canon, name) != 0)
+        return 0; /* Not a tablet folder of ours. */
     char path[STORE_PATH_MAX + 300];
     snprintf(path, sizeof path, "%s/%s/MANIFEST", s->tablets_dir, name);
     if (s->opts.vfs->exists(s->opts.vfs, path) == ERR_NOT_FOUND) {
@@ -1044,7 +1145,28 @@ static int open_tablet_dir(const char *name, void *arg)
 struct replay_ctx {
     struct store *s;
     uint64_t n_records, n_applied;
+    uint64_t lsn;                                /* Record being replayed. */
+    int n_touched;                               /* Tablets it touches... */
+    struct tablet *touched[MAX_BATCH_TABLETS];   /* ... (referenced). */
 };
+
+/* The MemTable an op of the record being replayed goes to, or NULL to skip it. */
+static struct memtable *replay_mt(void *arg, uint64_t id)
+{
+    struct replay_ctx *c = arg;
+    for (int k = 0; k < c->n_touched; k++)
+        if (c->touched[k]->id == id)
+            return c->lsn > c->touched[k]->man.flushed_lsn ? c->touched[k]->active->mt : NULL;
+    struct tablet *t = store__tablet(c->s, id);
+    if (!t)
+        return NULL; /* Dropped since. */
+    if (c->n_touched == MAX_BATCH_TABLETS) {
+        tablet__unref(t);
+        return NULL; /* Cannot happen: store_write refuses such batches. */
+    }
+    c->touched[c->n_touched++] = t;
+    return c->lsn > t->man.flushed_lsn ? t->active->mt : NULL;
+}
 
 static int replay_record(uint64_t lsn, const uint8_t *p, size_t len, void *arg)
 {
@@ -1053,63 +1175,36 @@ static int replay_record(uint64_t lsn, const uint8_t *p, size_t len, void *arg)
     if (len < REC_HEADER || p[0] != STORE_REC_WRITE)
         return err_set(ERR_CORRUPT, "redo record %" PRIu64 ": unknown type or too short", lsn);
     uint64_t ts = le64_get(p + 1);
-    uint32_t n_ops = le32_get(p + 9);
-    const uint8_t *q = p + REC_HEADER, *end = p + len;
-    struct tablet *touched[MAX_BATCH_TABLETS];
-    int n_touched = 0, rc = 0;
     c->n_records++;
-    /* Apply the whole record first: a tablet's skip test (lsn > flushed_lsn)
-     * must not change halfway through it. */
-    for (uint32_t i = 0; i < n_ops && !rc; i++) {
-        struct op op;
-        if (op_decode(&q, end, &op) != 0) {
-            rc = err_set(ERR_CORRUPT, "redo record %" PRIu64 ": malformed operation %u", lsn, i);
-            break;
-        }
-        struct tablet *t = store__tablet(s, op.tablet);
-        if (!t)
-            continue; /* Dropped since. */
-        if (lsn <= t->man.flushed_lsn) {
-            tablet__unref(t);
-            continue;
-        }
-        struct tmem *m = t->active;
-        rc = memtable_put(m->mt, op.key, op.key_len, ts, op.kind, op.value, op.value_len);
-        if (rc) {
-            tablet__unref(t);
-            rc = err_prefix(rc, "replay redo record %" PRIu64, lsn);
-            break;
-        }
-        uint64_t zero = 0;
-        atomic_compare_exchange_strong(&m->min_lsn, &zero, lsn);
-        if (atomic_load(&m->max_lsn) < lsn)
-            atomic_store(&m->max_lsn, lsn);
-        store__mem_add(s, m);
-        c->n_applied++;
-        int seen = 0;
-        for (int k = 0; k < n_touched && !seen; k++)
-            seen = touched[k] == t;
-        if (!seen && n_touched < MAX_BATCH_TABLETS)
-            touched[n_touched++] = t;
-        else
-            tablet__unref(t);
-    }
-    if (!rc && q != end)
-        rc = err_set(ERR_CORRUPT, "redo record %" PRIu64 ": trailing bytes", lsn);
-    /* Keep recovery within memory: dump between records. */
-    for (int k = 0; k < n_touched; k++) {
-        struct tablet *t = touched[k];
-        if (!rc && memtable_memory(t->active->mt) > s->opts.memtable_size) {
-            rc = tablet__freeze(t);
-            if (!rc)
-                rc = tablet__minor_merge(t);
+    c->lsn = lsn;
+    c->n_touched = 0;
+    /* The whole record is applied before any dump, so a tablet's skip test
+     * (lsn > flushed_lsn) cannot change halfway through it. */
+    struct apply_ctx a = {p + REC_HEADER, p + len, le32_get(p + 9), ts};
+    int rc = apply_ops(&a, replay_mt, c);
+    if (rc)
+        rc = err_prefix(rc, "replay redo record %" PRIu64, lsn);
+    for (int k = 0; k < c->n_touched; k++) {
+        struct tablet *t = c->touched[k];
+        if (!rc && lsn > t->man.flushed_lsn) {
+            struct tmem *m = t->active;
+            atomic_min_nonzero(&m->min_lsn, lsn);
+            atomic_max(&m->max_lsn, lsn);
+            store__mem_add(s, m);
+            c->n_applied++;
+            /* Keep recovery within memory: dump between records. */
+            if (memtable_memory(m->mt) > s->opts.memtable_size) {
+                rc = tablet__freeze(t);
+                if (!rc)
+                    rc = tablet__minor_merge(t);
+            }
         }
         tablet__unref(t);
     }
+    c->n_touched = 0;
     if (rc)
         return rc;
-    if (atomic_load(&s->max_ts) < ts)
-        atomic_store(&s->max_ts, ts);
+    atomic_max(&s->max_ts, ts);
     return 0;
 }
 
@@ -1201,7 +1296,9 @@ int store_open(const struct store_opts *opts, struct store **out)
     uint64_t ts = 0;
     store__for_each_tablet(s, max_sst_ts, &ts);
     atomic_store(&s->max_ts, ts);
-    struct replay_ctx rc_ctx = {s, 0, 0};
+    struct replay_ctx rc_ctx;
+    memset(&rc_ctx, 0, sizeof rc_ctx);
+    rc_ctx.s = s;
     s->recovering = 1;
     rc = redo_replay(s->redo, from, replay_record, &rc_ctx);
     s->recovering = 0;

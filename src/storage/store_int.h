@@ -86,6 +86,7 @@ struct store {
 
     pthread_mutex_t snap_mu;           /* Guards the snapshot list. */
     struct snap_node snaps;            /* Sentinel of pinned snapshots. */
+    uint64_t gc_floor;                 /* Largest GC horizon a merge used; pins below are refused. */
 
     _Atomic uint64_t mem_bytes;        /* MemTable memory of all tablets. */
     _Atomic uint64_t max_ts;           /* Largest commit ts written or recovered. */
@@ -103,6 +104,7 @@ struct store {
     pthread_cond_t bg_cond;            /* Wakes background threads. */
     pthread_cond_t mem_cond;           /* Wakes writers waiting for memory. */
     int closing;                       /* Background threads stop. */
+    _Atomic int stopping;              /* Same, read by merges without bg_mu. */
     int major_requested;               /* store_request_major_merge() was called. */
     int last_major_day;                /* Day number of the last scheduled major merge. */
     int n_threads;                     /* Background threads started. */
@@ -121,6 +123,7 @@ void tview__unref(struct tview *v);
 struct tmem *tmem__create(void);
 void tmem__unref(struct tmem *m);
 int tablet__freeze(struct tablet *t);
+int tablet__freeze_if(struct tablet *t, struct tmem *expected);
 int tablet__minor_merge(struct tablet *t);
 int tablet__major_merge(struct tablet *t);
 int tablet__remove_files(struct tablet *t);

@@ -338,14 +338,14 @@ uint64_t tablet__needed_lsn(struct tablet *t)
 
 /* ---- Freeze ---- */
 
-int tablet__freeze(struct tablet *t)
+static int freeze(struct tablet *t, struct tmem *expected)
 {
     struct tmem *fresh = tmem__create();
     if (!fresh)
         return err_set(ERR_NOMEM, "freeze tablet %" PRIu64 ": out of memory", t->id);
     pthread_rwlock_wrlock(&t->freeze_lock);
     struct tmem *old = t->active;
-    if (tmem_empty(old)) {
+    if (tmem_empty(old) || (expected && old != expected) || atomic_load(&t->dropped)) {
         pthread_rwlock_unlock(&t->freeze_lock);
         tmem__unref(fresh);
         return 0;
@@ -383,6 +383,16 @@ int tablet__freeze(struct tablet *t)
     tview__unref(cur);
     tmem__unref(old);
     return 0;
+}
+
+int tablet__freeze(struct tablet *t)
+{
+    return freeze(t, NULL);
+}
+
+int tablet__freeze_if(struct tablet *t, struct tmem *expected)
+{
+    return freeze(t, expected);
 }
 
 /* ---- Merges ---- */
@@ -460,6 +470,10 @@ static int write_merged(struct tablet *t, struct kv_iter *in, int major, uint64_
         }
         if ((rc = kv_iter_next(in)) != 0)
             goto fail;
+        if ((n_out & 1023) == 0 && atomic_load(&s->stopping)) {
+            rc = err_set(ERR_CLOSED, "store is closing");
+            goto fail;
+        }
     }
     buf_deinit(&key);
     if (n_out == 0) {
@@ -486,6 +500,8 @@ static int merge_failed(struct tablet *t, int rc, const char *what)
 {
     char msg[512];
     snprintf(msg, sizeof msg, "%s", err_msg());
+    if (rc == ERR_CLOSED)
+        return err_set(rc, "tablet %" PRIu64 ": %s stopped: %s", t->id, what, msg);
     log_error("tablet %" PRIu64 ": %s failed: %s", t->id, what, msg);
     atomic_store(&t->store->last_merge_rc, rc);
     if (rc == ERR_IO || rc == ERR_CORRUPT)
@@ -510,6 +526,39 @@ static int contains_sst(struct sstable **list, uint32_t n, struct sstable *x)
     return 0;
 }
 
+/*
+ * After a failed manifest write the rename may or may not have happened. The
+ * new file is kept if the manifest on disk names it (open would need it) and
+ * removed otherwise (a retry would leave one more orphan each time).
+ */
+static void drop_unless_named(struct tablet *t, struct sstable *out, uint64_t file_no)
+{
+    struct manifest disk;
+    memset(&disk, 0, sizeof disk);
+    int named = 1; /* When in doubt, keep: open removes leftovers. */
+    if (manifest_read(t->store->opts.vfs, t->dir, &disk) == 0) {
+        named = is_named(&disk, file_no);
+        manifest_deinit(&disk);
+    }
+    if (!named)
+        sstable_mark_obsolete(out);
+    sstable_unref(out);
+}
+
+/* A merge may install its result only into a live tablet of a healthy store. */
+static int may_install(struct tablet *t)
+{
+    if (atomic_load(&t->dropped))
+        return err_set(ERR_NOT_FOUND, "tablet %" PRIu64 " was dropped", t->id);
+    if (atomic_load(&t->store->failed)) {
+        pthread_mutex_lock(&t->store->fail_mu);
+        int rc = err_set(ERR_READONLY, "%s", t->store->failure);
+        pthread_mutex_unlock(&t->store->fail_mu);
+        return rc;
+    }
+    return 0;
+}
+
 int tablet__minor_merge(struct tablet *t)
 {
     struct store *s = t->store;
@@ -519,6 +568,10 @@ int tablet__minor_merge(struct tablet *t)
     uint32_t n = v->n_frozen;
     if (n == 0)
         goto out;
+    if ((rc = may_install(t)) != 0) {
+        n = 0;
+        goto out;
+    }
     for (uint32_t i = 0; i < n; i++)
         if ((rc = wait_quiet(t, v->frozen[i])) != 0)
             goto out;
@@ -569,6 +622,14 @@ int tablet__minor_merge(struct tablet *t)
 
     /* Durable first: the manifest names the new delta and the new LSN. */
     pthread_mutex_lock(&t->merge_mu);
+    if ((rc = may_install(t)) != 0) {
+        pthread_mutex_unlock(&t->merge_mu);
+        if (out) {
+            sstable_mark_obsolete(out);
+            sstable_unref(out);
+        }
+        goto out_merging;
+    }
     struct manifest nm = t->man;
     uint64_t *nd = mem_alloc(8u * (t->man.n_deltas + 1));
     if (!nd) {
@@ -593,10 +654,8 @@ int tablet__minor_merge(struct tablet *t)
     if (rc) {
         pthread_mutex_unlock(&t->merge_mu);
         mem_free(nd);
-        /* The manifest may or may not name the new file now (a failure after
-         * the rename): keep the file; open removes it if it is a leftover. */
         if (out)
-            sstable_unref(out);
+            drop_unless_named(t, out, file_no);
         rc = merge_failed(t, rc, "minor merge");
         goto out_merging;
     }
@@ -655,7 +714,9 @@ int tablet__major_merge(struct tablet *t)
 {
     struct store *s = t->store;
     pthread_mutex_lock(&t->major_mu);
-    int rc = tablet__freeze(t);
+    int rc = may_install(t);
+    if (!rc)
+        rc = tablet__freeze(t);
     if (!rc)
         rc = tablet__minor_merge(t);
     if (rc) {
@@ -712,6 +773,14 @@ int tablet__major_merge(struct tablet *t)
     }
 
     pthread_mutex_lock(&t->merge_mu);
+    if ((rc = may_install(t)) != 0) {
+        pthread_mutex_unlock(&t->merge_mu);
+        if (out) {
+            sstable_mark_obsolete(out);
+            sstable_unref(out);
+        }
+        goto out_merging;
+    }
     struct manifest nm = t->man;
     uint64_t *nd = mem_alloc(8u * (t->man.n_deltas + 1));
     if (!nd) {
@@ -736,10 +805,8 @@ int tablet__major_merge(struct tablet *t)
     if (rc) {
         pthread_mutex_unlock(&t->merge_mu);
         mem_free(nd);
-        /* The manifest may or may not name the new file now (a failure after
-         * the rename): keep the file; open removes it if it is a leftover. */
         if (out)
-            sstable_unref(out);
+            drop_unless_named(t, out, file_no);
         rc = merge_failed(t, rc, "major merge");
         goto out_merging;
     }
