@@ -212,7 +212,13 @@ int tablet__open(struct store *s, uint64_t id, int create, struct tablet **out)
         if ((rc = vfs->sync_dir(vfs, s->tablets_dir)) != 0)
             goto fail;
         t->man.tablet_id = id;
-        t->man.flushed_lsn = s->redo ? redo_last_lsn(s->redo) : 0;
+        /* Records before the tablet existed are not its own: mark them
+         * flushed. The LSN must be durable: after a lost log tail the redo
+         * log reuses LSNs above its durable end, and those must count. */
+        uint64_t last = s->redo ? redo_last_lsn(s->redo) : 0;
+        if (last && (rc = redo_wait(s->redo, last)) != 0)
+            goto fail;
+        t->man.flushed_lsn = last;
         t->man.next_file = 1;
         if ((rc = manifest_write(vfs, t->dir, &t->man)) != 0)
             goto fail;
