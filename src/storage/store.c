@@ -636,14 +636,15 @@ out_tabs:
 
 /* ---- Reads ---- */
 
-int store_get(struct store *s, uint64_t tablet_id, const void *key, size_t key_len,
-              uint64_t snap_ts, struct buf *value)
+int store_get_version(struct store *s, uint64_t tablet_id, const void *key, size_t key_len,
+                      uint64_t snap_ts, uint64_t *ts, uint8_t *kind, struct buf *value)
 {
     struct tablet *t = store__tablet(s, tablet_id);
     if (!t)
         return err_set(ERR_NOT_FOUND, "tablet %" PRIu64 " does not exist", tablet_id);
     struct tview *v = tablet__view(t);
     struct kv_entry e;
+    /* Newest source first; by invariant 2 the first hit is the answer. */
     int rc = memtable_get(v->active->mt, key, key_len, snap_ts, 0, &e);
     for (uint32_t i = 0; rc == ERR_NOT_FOUND && i < v->n_frozen; i++)
         rc = memtable_get(v->frozen[i]->mt, key, key_len, snap_ts, 0, &e);
@@ -660,12 +661,23 @@ int store_get(struct store *s, uint64_t tablet_id, const void *key, size_t key_l
     }
     tview__unref(v);
     tablet__unref(t);
-    if (rc == 0 && e.kind != KV_PUT) {
+    if (rc == 0) {
+        *ts = e.ts;
+        *kind = e.kind;
+    } else if (rc == ERR_NOT_FOUND) {
         err_clear();
-        return ERR_NOT_FOUND;
     }
-    if (rc == ERR_NOT_FOUND)
-        err_clear();
+    return rc;
+}
+
+int store_get(struct store *s, uint64_t tablet_id, const void *key, size_t key_len,
+              uint64_t snap_ts, struct buf *value)
+{
+    uint64_t ts;
+    uint8_t kind;
+    int rc = store_get_version(s, tablet_id, key, key_len, snap_ts, &ts, &kind, value);
+    if (rc == 0 && kind != KV_PUT)
+        return ERR_NOT_FOUND;
     return rc;
 }
 

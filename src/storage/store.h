@@ -119,6 +119,15 @@ int store_write(struct store *s, const struct store_batch *b, uint64_t commit_ts
 int store_get(struct store *s, uint64_t tablet_id, const void *key, size_t key_len,
               uint64_t snap_ts, struct buf *value);
 
+/*
+ * Like store_get, but also reports the found version's commit timestamp and
+ * kind, tombstones included: 0 with *ts and *kind set (value filled for a
+ * put), or ERR_NOT_FOUND when no version at or below snap_ts exists. With
+ * snap_ts = TS_MAX it gives a key's newest version (txn/'s conflict check).
+ */
+int store_get_version(struct store *s, uint64_t tablet_id, const void *key, size_t key_len,
+                      uint64_t snap_ts, uint64_t *ts, uint8_t *kind, struct buf *value);
+
 /* A range scan: keys in [start, end) (end NULL = to the last key), at a snapshot. */
 struct store_scan;
 
