@@ -102,6 +102,22 @@ fuzz: deps-test
 bench: $(BUILD)/atoll
 	$(BUILD)/atoll bench kv --vs rocksdb
 
+# sqllogictest runner (test/slt/README.md): a MySQL-protocol client, not part
+# of libatoll. `make slt` needs a server already listening on 127.0.0.1:SLT_PORT;
+# test/slt/run-vs-mariadb.sh starts a MariaDB peer and runs it against that.
+SLT_PORT ?= 4406
+SLT_ARGS ?=
+.PHONY: slt slt-runner
+slt-runner: $(BUILD)/slt
+
+$(BUILD)/slt: test/slt/slt.c src/base/mem.c src/base/mem.h | deps-test
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $$(pkg-config --cflags libmariadb) -o $@ test/slt/slt.c src/base/mem.c \
+	  $$(pkg-config --libs libmariadb) -lcrypto -lm -pthread
+
+slt: $(BUILD)/slt
+	$(BUILD)/slt --host 127.0.0.1 --port $(SLT_PORT) $(SLT_ARGS) ../shared/sqllogictest
+
 format:
 	clang-format -i $$(find src test fuzz bench -name '*.[ch]')
 
