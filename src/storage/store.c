@@ -265,8 +265,13 @@ int store_tablet_create(struct store *s, uint64_t id)
     /* The folder and manifest are written outside the map lock (it would stall
      * every read and write); a concurrent create of the same id fails at mkdir. */
     int rc = tablet__open(s, id, 1, &t);
-    if (rc)
+    if (rc) {
+        /* After a failed write or sync nothing may be assumed about what the
+         * file system kept: stop accepting writes (ENOSPC is not that). */
+        if (rc == ERR_IO)
+            store__fail(s, rc, err_msg());
         return rc;
+    }
     pthread_rwlock_wrlock(&s->map_lock);
     rc = map_insert(s, t);
     pthread_rwlock_unlock(&s->map_lock);
