@@ -858,8 +858,8 @@ struct sstable {
     struct sstable_meta meta;   /* Properties, with file_id and file_size of this file. */
     struct sst_index index;     /* Decoded index; keys point into index_mem. */
     uint8_t *index_mem;         /* Holds the raw index block. */
-    uint8_t *bloom_mem;         /* Holds the bloom block. */
-    const uint8_t *bloom;       /* The filter inside bloom_mem. */
+    uint8_t *bloom_mem;         /* Allocation holding a copy of the bloom filter. */
+    const uint8_t *bloom;       /* The filter inside bloom_mem, 64-byte aligned. */
     size_t bloom_len;           /* Its length. */
 };
 
@@ -947,13 +947,20 @@ int sstable_open(const struct os_vfs *vfs, const char *path, uint64_t file_id,
         goto fail;
     }
 
-    if ((rc = read_block(t, &ft.bloom, SST_META_BLOCK_MAX, "bloom", &t->bloom, &t->bloom_len,
-                         &t->bloom_mem)) != 0)
+    /* The filter is copied to a 64-byte boundary, so that each of its blocks
+     * is one cache line and a probe touches one line (see bloom.h). */
+    uint8_t *bloom_raw_mem;
+    if ((rc = read_block(t, &ft.bloom, SST_META_BLOCK_MAX, "bloom", &raw, &raw_len,
+                         &bloom_raw_mem)) != 0)
         goto fail;
-    if ((rc = bloom_check(t->bloom, t->bloom_len)) != 0) {
+    if ((rc = bloom_check(raw, raw_len)) == 0)
+        rc = bloom_copy_aligned(raw, raw_len, &t->bloom_mem, &t->bloom);
+    mem_free(bloom_raw_mem);
+    if (rc) {
         rc = err_prefix(rc, "sstable %s: bloom block", path);
         goto fail;
     }
+    t->bloom_len = raw_len;
 
     uint8_t *props_mem;
     if ((rc = read_block(t, &ft.props, SST_META_BLOCK_MAX, "properties", &raw, &raw_len,

@@ -18,6 +18,8 @@
  *   entry   = varint shared, varint unshared, varint value_len,
  *             unshared key bytes, ts (u64 LE), kind (u8), value bytes
  *   index entry value = varint block offset, varint block size (a handle)
+ *   raw bloom block = 64-byte blocks, n_blocks (u32 LE), k (u8), kind (u8)
+ *             (bloom.h)
  *   footer  = 3 handles (u64 LE offset, u64 LE size), version (u32 LE),
  *             masked CRC-32C of the preceding 52 bytes (u32 LE), magic (u64 LE)
  */
@@ -33,7 +35,7 @@
 #include <stdint.h>
 
 #define SST_MAGIC 0x5453534c4c4f5441ULL /* "ATOLLSST" as little-endian bytes. */
-#define SST_FORMAT_VERSION 1u           /* Written to and required in the footer. */
+#define SST_FORMAT_VERSION 2u           /* In the footer; 1 (classic bloom filter) is refused. */
 #define SST_FOOTER_SIZE 64              /* Bytes of the footer at the end of the file. */
 #define SST_TRAILER_SIZE 5              /* Type byte and CRC after each block payload. */
 #define SST_RESTART_INTERVAL 16         /* Data block entries between restart points. */
