@@ -25,6 +25,8 @@ UNIT_BIN := $(UNIT_SRC:test/%.c=$(BUILD)/test/%)
 TEST_MAIN := $(BUILD)/obj/test/test_main.o
 
 .PHONY: all deps deps-test run test asan ubsan fuzz bench clean format format-check
+# Keep test objects between runs (they are intermediate files of a pattern chain).
+.SECONDARY:
 all: $(BUILD)/atoll
 
 deps:
@@ -71,7 +73,7 @@ $(BUILD)/test/%: $(BUILD)/obj/test/%.o $(TEST_MAIN) $(LIB)
 # make run: build and start Atoll. Until the SQL server exists this runs the
 # storage benchmark at a size that finishes in about a minute.
 run: $(BUILD)/atoll
-	$(BUILD)/atoll bench kv --count 1000000
+	$(BUILD)/atoll bench kv --count 200000
 
 test: deps-test $(BUILD)/atoll $(TEST_BIN)
 	@BUILD=$(BUILD) test/run.sh $(TEST_BIN)

@@ -1225,6 +1225,17 @@ static int replay_record(uint64_t lsn, const uint8_t *p, size_t len, void *arg)
     return 0;
 }
 
+#define RECOVERED_DUMP_MIN (1u << 20) /* Recovered MemTable bytes worth a dump at open. */
+
+static int dump_recovered(struct tablet *t, void *arg)
+{
+    (void)arg;
+    if (memtable_memory(t->active->mt) < RECOVERED_DUMP_MIN)
+        return 0;
+    int rc = tablet__freeze(t);
+    return rc ? rc : tablet__minor_merge(t);
+}
+
 static int max_sst_ts(struct tablet *t, void *arg)
 {
     uint64_t *m = arg;
@@ -1324,6 +1335,12 @@ int store_open(const struct store_opts *opts, struct store **out)
     log_info("store %s: opened %zu tablets, replayed %" PRIu64 " redo records (%" PRIu64
              " operations applied) from LSN %" PRIu64,
              s->dir, s->n_tablets, rc_ctx.n_records, rc_ctx.n_applied, from);
+    /* Dump what recovery put in MemTables (as RocksDB flushes its recovered
+     * log): the next recovery is shorter, the redo log can be truncated, and
+     * reads start from SSTables with bloom filters instead of large
+     * skiplists. Small leftovers stay in memory. */
+    if ((rc = store__for_each_tablet(s, dump_recovered, NULL)) != 0)
+        goto fail;
     if (!s->opts.no_background && (rc = store__bg_start(s)) != 0)
         goto fail;
     *out = s;
