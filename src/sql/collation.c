@@ -1051,7 +1051,7 @@ static NOINLINE int cmp_general(const struct collation *c, const uint8_t *a, siz
         }
         i += 8;
     }
-    if (i < n && n >= 8) {
+    if (i < n && n >= 8 && i + 8 > n) {
         /* The last 8 bytes, overlapping ones already found equal. */
         uint64_t x = load_be64(a + n - 8), y = load_be64(b + n - 8);
         if (!((x | y) & 0x8080808080808080ULL)) {
@@ -1616,7 +1616,7 @@ int collation_like_range(const struct collation *c, const uint8_t *pattern, size
     if (!stop) {
         /* No wildcard: the literal's one key, as the range [key, key 00). */
         if ((rc = collation_sortkey(c, low, lits.data, lits.len)) != 0 ||
-            (rc = buf_append(high, low->data + low0, low->len - low0)) != 0 ||
+            (low->len > low0 && (rc = buf_append(high, low->data + low0, low->len - low0)) != 0) ||
             (rc = buf_put_u8(high, 0)) != 0)
             goto fail;
         if (one_weight_per_char && c->pad == COLLATION_NO_PAD)

@@ -3314,7 +3314,7 @@ static int64_t decode(enum datetime_type type, int fsp, const uint8_t *p, int ke
             frac = (int16_t)get_be(p + 5, 2) * 100LL;
         else if (fsp >= 5)
             frac = (int64_t)get_be(p + 5, 3);
-        return (int64_t)((uint64_t)intpart << 24) + frac;
+        return (int64_t)(((uint64_t)intpart << 24) + (uint64_t)frac);
     case DATETIME_TYPE_TIMESTAMP:
         if (fsp == 1 || fsp == 2)
             frac = p[4] * 10000LL;
@@ -3342,7 +3342,7 @@ static int64_t decode(enum datetime_type type, int fsp, const uint8_t *p, int ke
             }
             frac *= 100;
         }
-        return (int64_t)((uint64_t)intpart << 24) + frac;
+        return (int64_t)(((uint64_t)intpart << 24) + (uint64_t)frac);
     default:
         return p[0] ? 1900 + p[0] : 0;
     }

@@ -88,9 +88,11 @@ int rowcodec_key_encode(const struct rowcodec_col *cols, const struct value *val
  * *used to the bytes they took (the rest is, say, the primary key after an
  * index's columns). Binary strings borrow from p when they hold no zero byte
  * and are copied into a (which may be NULL when no such copy can arise)
- * otherwise. A column whose value cannot be recovered (see the top) comes
- * out as VALUE_NULL with bit i set in *lossy (may be NULL); a NULL that
- * was stored is VALUE_NULL with the bit clear. Returns 0, ERR_CORRUPT,
+ * otherwise. Bit i of *lossy (may be NULL) is set for a column whose value
+ * cannot be recovered exactly (see the top): a string under a non-binary
+ * collation or an index prefix comes out as VALUE_NULL, a FLOAT/DOUBLE as
+ * its value with a zero's sign lost; a stored NULL is VALUE_NULL with the
+ * bit clear. Returns 0, ERR_CORRUPT,
  * ERR_NOMEM, or ERR_INVALID (n > ROWCODEC_KEY_MAX_COLS, or a needed arena
  * missing).
  */
@@ -185,10 +187,11 @@ int rowcodec_row_encode(const struct rowcodec_col *cols, const struct value *val
  * out[0..n). A column whose id is absent gets defaults[i] (defaults may be
  * NULL: NULL). Strings borrow from p (and ENUM members from the type); SET
  * values are joined into a (may be NULL when no SET column is asked for).
- * The whole row is walked and checked (ids strictly ascending, lengths
- * inside the input); the payloads of the asked-for columns are validated
- * against their types. Returns 0, ERR_CORRUPT, ERR_NOMEM, or ERR_INVALID
- * (cols out of order, arena missing).
+ * The row is walked up to the last asked-for column, checking the tags (ids
+ * strictly ascending, known wire types, lengths inside the input); the
+ * payloads of the asked-for columns are validated against their types.
+ * Returns 0, ERR_CORRUPT, ERR_NOMEM, or ERR_INVALID (cols out of order,
+ * arena missing).
  */
 int rowcodec_row_decode(const uint8_t *p, size_t len, const struct rowcodec_col *cols, size_t n,
                         const struct value *defaults, const struct datetime_tz *tz,

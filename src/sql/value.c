@@ -103,7 +103,7 @@ bool sql_type_int_range(const struct sql_type *t, int64_t *min, uint64_t *max)
     if (!sql_type_is_integer(t))
         return false;
     int b = bits[t->id];
-    if (t->flags & SQL_TYPE_UNSIGNED) {
+    if (t->flags & (SQL_TYPE_UNSIGNED | SQL_TYPE_ZEROFILL)) {
         *min = 0;
         *max = b == 64 ? UINT64_MAX : (UINT64_C(1) << b) - 1;
     } else {
@@ -503,10 +503,12 @@ int sql_type_set_mask(const struct sql_type *t, const uint8_t *s, size_t len, ui
 
 /*
  * A double as MySQL prints it (my_gcvt with a wide field, or my_fcvt with
- * decimals < 31). The digits are the shortest that read back as d: when
- * rounding to 15 significant digits reads back, at most one 15-digit number
- * lies within half an ulp of d, so the shortest string is that one without
- * its trailing zeros; else 16 digits, else 17 always do. A FLOAT gets at
+ * decimals < 31). The digits are the shortest that read back as d: for a
+ * normal double, when rounding to 15 significant digits reads back, at most
+ * one 15-digit number lies within half an ulp of d (15-digit spacing is
+ * wider than an ulp), so the shortest string is that one without its
+ * trailing zeros; else 16 digits, else 17 always do. Subnormals, with fewer
+ * bits, are searched from one digit up. A FLOAT gets at
  * most 6 (FLT_DIG) digits. The notation is MySQL's: positional when the
  * decimal point position decpt (d = 0.DIGITS * 10^decpt) is in -14..15 or
  * inside the digits, else "DeX" / "D.DDDeX" with a bare exponent.
@@ -529,7 +531,8 @@ static size_t fmt_double(double d, bool is_float, int decimals, char *out)
         if (is_float) {
             snprintf(e, sizeof e, "%.5e", d);
         } else {
-            for (int prec = 14; prec <= 16; prec++) {
+            /* Subnormals have fewer bits: their shortest text may be far shorter. */
+            for (int prec = fabs(d) < DBL_MIN ? 0 : 14; prec <= 16; prec++) {
                 snprintf(e, sizeof e, "%.*e", prec, d);
                 if (prec == 16 || strtod(e, NULL) == d)
                     break;
@@ -1177,11 +1180,6 @@ static int cmp_ints(const struct value *a, const struct value *b)
 }
 
 static bool is_int_tag(uint8_t t) { return t == VALUE_INT || t == VALUE_UINT; }
-
-static bool is_num_tag(uint8_t t)
-{
-    return t == VALUE_INT || t == VALUE_UINT || t == VALUE_DOUBLE || t == VALUE_DECIMAL;
-}
 
 /*
  * v as a temporal value for comparison: TEMPORAL as is, text parsed as a

@@ -104,7 +104,7 @@ enum sql_type_id {
 #define SQL_TYPE_NOT_NULL       0x02u /* NOT NULL. */
 #define SQL_TYPE_ZEROFILL       0x04u /* ZEROFILL (implies UNSIGNED). */
 #define SQL_TYPE_AUTO_INCREMENT 0x08u /* AUTO_INCREMENT. */
-#define SQL_TYPE_BINARY         0x10u /* Written with the BINARY attribute (CHAR(5) BINARY). */
+#define SQL_TYPE_BINARY_ATTR    0x10u /* Written with the BINARY attribute (CHAR(5) BINARY). */
 #define SQL_TYPE_DEFAULT_NOW    0x20u /* DEFAULT CURRENT_TIMESTAMP (TIMESTAMP, DATETIME). */
 #define SQL_TYPE_ON_UPDATE_NOW  0x40u /* ON UPDATE CURRENT_TIMESTAMP. */
 
@@ -152,7 +152,7 @@ bool sql_type_is_temporal(const struct sql_type *t); /* DATE, TIME, DATETIME, TI
  * CHARACTER SET binary). */
 bool sql_type_is_binary_string(const struct sql_type *t);
 
-/* The range of an integer type (signed or not by SQL_TYPE_UNSIGNED); returns false for others. */
+/* The range of an integer type (unsigned with SQL_TYPE_UNSIGNED or ZEROFILL); false for others. */
 bool sql_type_int_range(const struct sql_type *t, int64_t *min, uint64_t *max);
 
 /* Most bytes a value of a string type may hold (CHAR(10) utf8mb4: 40); UINT32_MAX for
@@ -336,7 +336,7 @@ size_t value_format(const struct value *v, const struct sql_type *t, char *buf);
 /*
  * The text of v as the text protocol sends it: a STRING's own bytes
  * (borrowed, no copy), anything else value_format()ted into the arena.
- * Returns 0 with *s/*len set, ERR_NOMEM, or ERR_INVALID for NULL.
+ * Returns 0 with *s and *len set, ERR_NOMEM, or ERR_INVALID for NULL.
  */
 int value_to_text(const struct value *v, const struct sql_type *t, struct arena *a,
                   const char **s, size_t *len);
@@ -445,12 +445,13 @@ struct value_cmp {
  * a string against a number as doubles (warning VALUE_TRUNCATED when the
  * text is not a number); a temporal value against a string by parsing the
  * string as the temporal's kind (text that does not parse is the zero value,
- * with the datetime warning returned); DATE and DATETIME together; TIME
+ * with VALUE_TRUNCATED and datetime.h's message "Incorrect datetime value:
+ * 'abc'", as MySQL's get_datetime_value); DATE and DATETIME together; TIME
  * against DATE/DATETIME on how->curdate; a temporal value against a number
  * as doubles (MySQL converts constants to the column's type first: the
  * binder's job). how may be NULL (AUTO). Returns 0, a warning bit set
- * (VALUE_TRUNCATED, or a positive datetime note), or ERR_INVALID (TIME
- * against a date without curdate).
+ * (VALUE_TRUNCATED, VALUE_CLIPPED), or ERR_INVALID (TIME against a date
+ * without curdate).
  */
 int value_compare(const struct value *a, const struct value *b, const struct value_cmp *how,
                   int *result);
