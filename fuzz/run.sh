@@ -4,6 +4,7 @@
 set -u
 secs=$1
 shift
+passed=0
 for f in "$@"; do
     name=$(basename "$f")
     corpus=build-fuzz/corpus/$name
@@ -11,7 +12,11 @@ for f in "$@"; do
     echo "fuzz $name for ${secs}s"
     if ! "$f" -max_total_time="$secs" -print_final_stats=0 -artifact_prefix=build-fuzz/ "$corpus" \
         >build-fuzz/$name.log 2>&1; then
-        echo "FAIL fuzz $name"; tail -n 40 build-fuzz/$name.log; exit 1
+        echo "FAIL fuzz $name"; tail -n 40 build-fuzz/$name.log
+        echo "$passed passed, 1 failed"
+        exit 1
     fi
     grep -E '^(#[0-9]+|Done)' build-fuzz/$name.log | tail -n 1
+    passed=$((passed + 1))
 done
+echo "$passed passed, 0 failed"
