@@ -11,6 +11,8 @@
  */
 #include "server/wire.h"
 
+#include "base/numfmt.h"
+
 #include "base/coding.h"
 #include "base/err.h"
 
@@ -719,85 +721,9 @@ int wire_put_binary_row(struct buf *b, const struct wire_col *cols, uint32_t n,
 
 size_t wire_fmt_double(double d, int is_float, unsigned decimals, char *out)
 {
-    if (isnan(d))
-        return (size_t)snprintf(out, WIRE_DOUBLE_BUF, "nan");
-    if (isinf(d))
-        return (size_t)snprintf(out, WIRE_DOUBLE_BUF, d < 0 ? "-inf" : "inf");
-    if (decimals < SERVER_DECIMALS_NOT_FIXED)
-        return (size_t)snprintf(out, WIRE_DOUBLE_BUF, "%.*f", (int)decimals, d);
-
-    /*
-     * Significant digits: the shortest that read back as d (as dtoa mode 0
-     * gives): if rounding to 15 digits reads back, no shorter string does
-     * better than its trailing-zero-stripped form; else 16, else 17. FLOAT
-     * gets 6 digits, as MySQL limits floats to FLT_DIG.
-     */
-    char e[48];
-    if (is_float) {
-        snprintf(e, sizeof e, "%.5e", d);
-    } else {
-        for (int prec = 14; prec <= 16; prec++) {
-            snprintf(e, sizeof e, "%.*e", prec, d);
-            if (prec == 16 || strtod(e, NULL) == d)
-                break;
-        }
-    }
-    /* e is "[-]D.DDDDe[+-]XX". */
-    const char *p = e;
-    int neg = 0;
-    if (*p == '-') {
-        neg = 1;
-        p++;
-    }
-    char dig[24];
-    int len = 0;
-    while (*p && *p != 'e') {
-        if (*p >= '0' && *p <= '9' && len < (int)sizeof dig)
-            dig[len++] = *p;
-        p++;
-    }
-    int exp10 = *p == 'e' ? atoi(p + 1) : 0;
-    while (len > 1 && dig[len - 1] == '0')
-        len--;
-    int decpt = exp10 + 1;
-    if (len == 1 && dig[0] == '0')
-        decpt = 1;
-
-    /* MySQL's my_gcvt() with a wide field: plain notation unless the exponent is far out. */
-    char *o = out;
-    if (neg)
-        *o++ = '-';
-    if (decpt >= -14 && (decpt <= 15 || len > decpt)) {
-        if (decpt <= 0) {
-            *o++ = '0';
-            *o++ = '.';
-            for (int i = decpt; i < 0; i++)
-                *o++ = '0';
-            memcpy(o, dig, (size_t)len);
-            o += len;
-        } else if (decpt < len) {
-            memcpy(o, dig, (size_t)decpt);
-            o += decpt;
-            *o++ = '.';
-            memcpy(o, dig + decpt, (size_t)(len - decpt));
-            o += len - decpt;
-        } else {
-            memcpy(o, dig, (size_t)len);
-            o += len;
-            for (int i = len; i < decpt; i++)
-                *o++ = '0';
-        }
-    } else {
-        *o++ = dig[0];
-        if (len > 1) {
-            *o++ = '.';
-            memcpy(o, dig + 1, (size_t)(len - 1));
-            o += len - 1;
-        }
-        o += sprintf(o, "e%d", decpt - 1);
-    }
-    *o = 0;
-    return (size_t)(o - out);
+    return numfmt_double(d, is_float,
+                         decimals < SERVER_DECIMALS_NOT_FIXED ? (int)decimals : NUMFMT_NOT_FIXED,
+                         out);
 }
 
 /* Appends the fractional part of usec with the digits decimals asks for. */

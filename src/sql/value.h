@@ -314,7 +314,7 @@ enum value_status {
     VALUE_CLIPPED = 2,   /* Warning: out of range, the nearest limit was used (1264/1690). */
 };
 
-#define VALUE_TEXT_MAX 352 /* Buffer for value_format() (with the NUL). */
+#define VALUE_TEXT_MAX 400 /* Buffer for value_format() (with the NUL); >= NUMFMT_DOUBLE_MAX. */
 
 /*
  * Writes a non-string value as MySQL's text protocol shows it for type t

@@ -565,6 +565,56 @@ static int may_install(struct tablet *t)
     return 0;
 }
 
+/* Removes a merge's output that no manifest names. */
+static void discard_output(struct sstable *out)
+{
+    if (out) {
+        sstable_mark_obsolete(out);
+        sstable_unref(out);
+    }
+}
+
+/*
+ * First half of installing a merge: takes merge_mu, checks the tablet may
+ * still take it, and allocates the new manifest's delta list (room for
+ * t->man.n_deltas + 1). On failure merge_mu is released, out discarded and
+ * the error returned; on success merge_mu stays held.
+ */
+static int install_begin(struct tablet *t, struct sstable *out, const char *what, uint64_t **nd)
+{
+    pthread_mutex_lock(&t->merge_mu);
+    int rc = may_install(t);
+    if (!rc && !(*nd = mem_alloc(8u * (t->man.n_deltas + 1))))
+        rc = err_set(ERR_NOMEM, "%s of tablet %" PRIu64 ": out of memory", what, t->id);
+    if (rc) {
+        pthread_mutex_unlock(&t->merge_mu);
+        discard_output(out);
+    }
+    return rc;
+}
+
+/*
+ * Second half: writes nm (whose delta list is nd) durably and makes it the
+ * tablet's manifest. merge_mu is held on entry and, on success, on return. On
+ * failure merge_mu is released, out kept or removed by what the disk says,
+ * and the error returned.
+ */
+static int install_manifest(struct tablet *t, struct manifest *nm, struct sstable *out,
+                            uint64_t file_no, const char *what)
+{
+    int rc = manifest_write(t->store->opts.vfs, t->dir, nm);
+    if (rc) {
+        pthread_mutex_unlock(&t->merge_mu);
+        mem_free(nm->deltas);
+        if (out)
+            drop_unless_named(t, out, file_no);
+        return merge_failed(t, rc, what);
+    }
+    mem_free(t->man.deltas);
+    t->man = *nm;
+    return 0;
+}
+
 int tablet__minor_merge(struct tablet *t)
 {
     struct store *s = t->store;
@@ -627,26 +677,10 @@ int tablet__minor_merge(struct tablet *t)
     }
 
     /* Durable first: the manifest names the new delta and the new LSN. */
-    pthread_mutex_lock(&t->merge_mu);
-    if ((rc = may_install(t)) != 0) {
-        pthread_mutex_unlock(&t->merge_mu);
-        if (out) {
-            sstable_mark_obsolete(out);
-            sstable_unref(out);
-        }
+    uint64_t *nd;
+    if ((rc = install_begin(t, out, "minor merge", &nd)) != 0)
         goto out_merging;
-    }
     struct manifest nm = t->man;
-    uint64_t *nd = mem_alloc(8u * (t->man.n_deltas + 1));
-    if (!nd) {
-        pthread_mutex_unlock(&t->merge_mu);
-        if (out) {
-            sstable_mark_obsolete(out);
-            sstable_unref(out);
-        }
-        rc = err_set(ERR_NOMEM, "minor merge of tablet %" PRIu64 ": out of memory", t->id);
-        goto out_merging;
-    }
     uint32_t k = 0;
     if (out)
         nd[k++] = file_no;
@@ -656,17 +690,8 @@ int tablet__minor_merge(struct tablet *t)
     nm.n_deltas = k;
     if (max_lsn > nm.flushed_lsn)
         nm.flushed_lsn = max_lsn;
-    rc = manifest_write(s->opts.vfs, t->dir, &nm);
-    if (rc) {
-        pthread_mutex_unlock(&t->merge_mu);
-        mem_free(nd);
-        if (out)
-            drop_unless_named(t, out, file_no);
-        rc = merge_failed(t, rc, "minor merge");
+    if ((rc = install_manifest(t, &nm, out, file_no, "minor merge")) != 0)
         goto out_merging;
-    }
-    mem_free(t->man.deltas);
-    t->man = nm;
 
     /* Swap in the new set: frozen minus the merged ones, the new delta in front. */
     pthread_mutex_lock(&t->view_mu);
@@ -778,26 +803,10 @@ int tablet__major_merge(struct tablet *t)
         goto out_merging;
     }
 
-    pthread_mutex_lock(&t->merge_mu);
-    if ((rc = may_install(t)) != 0) {
-        pthread_mutex_unlock(&t->merge_mu);
-        if (out) {
-            sstable_mark_obsolete(out);
-            sstable_unref(out);
-        }
+    uint64_t *nd;
+    if ((rc = install_begin(t, out, "major merge", &nd)) != 0)
         goto out_merging;
-    }
     struct manifest nm = t->man;
-    uint64_t *nd = mem_alloc(8u * (t->man.n_deltas + 1));
-    if (!nd) {
-        pthread_mutex_unlock(&t->merge_mu);
-        if (out) {
-            sstable_mark_obsolete(out);
-            sstable_unref(out);
-        }
-        rc = err_set(ERR_NOMEM, "major merge of tablet %" PRIu64 ": out of memory", t->id);
-        goto out_merging;
-    }
     /* Deltas added by minor merges since we started stay; the merged ones
      * go. Manifest and view list deltas in the same order, newest first, so
      * the merged ones are the oldest v->n_deltas of the list. */
@@ -807,17 +816,8 @@ int tablet__major_merge(struct tablet *t)
     nm.deltas = nd;
     nm.n_deltas = nk;
     nm.baseline = out ? file_no : 0;
-    rc = manifest_write(s->opts.vfs, t->dir, &nm);
-    if (rc) {
-        pthread_mutex_unlock(&t->merge_mu);
-        mem_free(nd);
-        if (out)
-            drop_unless_named(t, out, file_no);
-        rc = merge_failed(t, rc, "major merge");
+    if ((rc = install_manifest(t, &nm, out, file_no, "major merge")) != 0)
         goto out_merging;
-    }
-    mem_free(t->man.deltas);
-    t->man = nm;
 
     pthread_mutex_lock(&t->view_mu);
     struct tview *cur = t->view;
