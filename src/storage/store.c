@@ -1111,6 +1111,7 @@ void store_info(struct store *s, struct store_info *info)
     pthread_mutex_unlock(&s->ckpt_mu);
     info->max_commit_ts = atomic_load(&s->max_ts);
     info->n_write_stalls = atomic_load(&s->n_stalls);
+    info->recovery_peak_bytes = s->recovery_peak;
     pthread_mutex_lock(&s->fail_mu);
     info->read_only = atomic_load(&s->failed);
     snprintf(info->failure, sizeof info->failure, "%s", s->failure);
@@ -1221,6 +1222,36 @@ static int replay_record(uint64_t lsn, const uint8_t *p, size_t len, void *arg)
     c->n_touched = 0;
     if (rc)
         return rc;
+    if (atomic_load(&s->mem_bytes) > s->recovery_peak)
+        s->recovery_peak = atomic_load(&s->mem_bytes);
+    /* Many tablets may together pass the node's budget without any one
+     * passing memtable_size: dump the biggest until under it. */
+    while (atomic_load(&s->mem_bytes) > s->opts.memory_budget) {
+        uint64_t before = atomic_load(&s->mem_bytes);
+        struct tablet *big = NULL;
+        uint64_t big_bytes = 0;
+        pthread_rwlock_rdlock(&s->map_lock);
+        for (size_t i = 0; i < s->n_tablets; i++) {
+            uint64_t b = memtable_memory(s->tablets[i]->active->mt);
+            if (b > big_bytes) {
+                big_bytes = b;
+                big = s->tablets[i];
+            }
+        }
+        if (big)
+            atomic_fetch_add(&big->refs, 1);
+        pthread_rwlock_unlock(&s->map_lock);
+        if (!big)
+            break;
+        rc = tablet__freeze(big);
+        if (!rc)
+            rc = tablet__minor_merge(big);
+        tablet__unref(big);
+        if (rc)
+            return rc;
+        if (atomic_load(&s->mem_bytes) >= before || atomic_load(&s->mem_bytes) < s->opts.memory_budget / 2)
+            break;
+    }
     atomic_max(&s->max_ts, ts);
     return 0;
 }

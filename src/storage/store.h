@@ -193,6 +193,7 @@ struct store_info {
     uint64_t checkpoint_lsn;     /* Redo before this is no longer needed. */
     uint64_t max_commit_ts;      /* Largest commit ts written or recovered. */
     uint64_t n_write_stalls;     /* Writes that waited for memory. */
+    uint64_t recovery_peak_bytes;/* Most MemTable memory held during the last recovery. */
     int read_only;               /* 1 after an I/O failure; err in failure. */
     char failure[256];           /* Why writes are refused, if they are. */
 };

@@ -92,6 +92,7 @@ struct store {
     _Atomic uint64_t max_ts;           /* Largest commit ts written or recovered. */
     _Atomic uint64_t n_stalls;         /* Writes that waited for memory. */
     int recovering;                    /* 1 during redo replay: no redo truncation. */
+    uint64_t recovery_peak;            /* Most MemTable memory during replay (after each record). */
     pthread_mutex_t ckpt_mu;           /* Serialises checkpoints. */
     uint64_t ckpt_lsn;                 /* Last durable checkpoint (replay starts there). */
 

@@ -251,3 +251,54 @@ TEST(many_keys_with_background_merges)
     store_close(s);
     no_sync = 0;
 }
+
+TEST(recovery_respects_node_budget)
+{
+    /* Written with room to spare, reopened with a budget that the tablets'
+     * recovered MemTables together exceed though none passes memtable_size. */
+    struct store_opts o;
+    store_opts_default(&o, test_dir());
+    o.no_background = 1;
+    o.no_sync = 1;
+    o.memtable_size = 64 << 20;
+    o.memory_budget = 512 << 20;
+    struct store *s;
+    ASSERT_OK(store_open(&o, &s));
+    char k[32], v[600];
+    memset(v, 'v', sizeof v);
+    for (uint64_t t = 1; t <= 8; t++) {
+        ASSERT_OK(store_tablet_create(s, t));
+        for (int i = 0; i < 1500; i++) {
+            snprintf(k, sizeof k, "k%06d", i);
+            struct store_batch b;
+            store_batch_init(&b);
+            store_batch_put(&b, t, k, strlen(k), v, sizeof v);
+            ASSERT_OK(store_write(s, &b, t * 10000 + (uint64_t)i + 1));
+            store_batch_deinit(&b);
+        }
+    }
+    struct store_info info;
+    store_info(s, &info);
+    uint64_t written = info.memtable_bytes;
+    ASSERT(written > 4 << 20);
+    store_close(s);
+
+    o.memtable_size = 2 << 20;
+    o.memory_budget = 4 << 20;
+    ASSERT_OK(store_open(&o, &s));
+    store_info(s, &info);
+    ASSERT(info.memtable_bytes <= o.memory_budget);
+    /* After each record at most one record and the MemTable chunks it opened (up to 1 MiB in each of two pools) above the budget. */
+    ASSERT(info.recovery_peak_bytes > 0);
+    fprintf(stderr, "  recovery peak %llu bytes, budget %llu\n", (unsigned long long)info.recovery_peak_bytes, (unsigned long long)o.memory_budget);
+    ASSERT(info.recovery_peak_bytes <= o.memory_budget + (2 << 20) + (64 << 10));
+    struct buf out;
+    buf_init(&out);
+    for (uint64_t t = 1; t <= 8; t++) {
+        ASSERT_OK(store_get(s, t, "k000000", 7, TS_MAX, &out));
+        ASSERT_EQ(out.len, sizeof v);
+        ASSERT_OK(store_get(s, t, "k001499", 7, TS_MAX, &out));
+    }
+    buf_deinit(&out);
+    store_close(s);
+}
