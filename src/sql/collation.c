@@ -584,7 +584,8 @@ static int change_case(const struct collation *c, struct buf *out, const uint8_t
     if (buf_reserve(out, len) != 0)
         return ERR_NOMEM;
     if (c->casemap == CASE_NONE) {
-        memcpy(out->data + out->len, s, len);
+        if (len) /* out->data may still be NULL for an empty string. */
+            memcpy(out->data + out->len, s, len);
         out->len += len;
         return 0;
     }
