@@ -565,6 +565,30 @@ static int may_install(struct tablet *t)
     return 0;
 }
 
+/*
+ * Merges the n iterators kids (newest source first; takes them and frees the
+ * array) into a new SSTable with the GC rule of a minor or major merge. Sets
+ * *file_no to its number and *out to it (NULL when nothing survived).
+ */
+static int merge_to_file(struct tablet *t, struct kv_iter **kids, uint32_t n, int major,
+                         uint64_t *file_no, struct sstable **out)
+{
+    struct kv_iter *in;
+    int rc = merge_iter_create(kids, (int)n, &in);
+    mem_free(kids);
+    if (rc)
+        return rc;
+    pthread_mutex_lock(&t->merge_mu);
+    *file_no = t->man.next_file++;
+    pthread_mutex_unlock(&t->merge_mu);
+    *out = NULL;
+    rc = kv_iter_seek_first(in);
+    if (!rc)
+        rc = write_merged(t, in, major, store__gc_horizon(t->store), *file_no, out);
+    kv_iter_destroy(in);
+    return rc ? merge_failed(t, rc, major ? "major merge" : "minor merge") : 0;
+}
+
 /* Removes a merge's output that no manifest names. */
 static void discard_output(struct sstable *out)
 {
@@ -656,25 +680,10 @@ int tablet__minor_merge(struct tablet *t)
             goto out_merging;
         }
     }
-    struct kv_iter *in;
-    rc = merge_iter_create(kids, (int)n, &in);
-    mem_free(kids);
-    if (rc)
+    uint64_t file_no;
+    struct sstable *out;
+    if ((rc = merge_to_file(t, kids, n, 0, &file_no, &out)) != 0)
         goto out_merging;
-
-    pthread_mutex_lock(&t->merge_mu);
-    uint64_t file_no = t->man.next_file++;
-    pthread_mutex_unlock(&t->merge_mu);
-
-    struct sstable *out = NULL;
-    rc = kv_iter_seek_first(in);
-    if (!rc)
-        rc = write_merged(t, in, 0, store__gc_horizon(s), file_no, &out);
-    kv_iter_destroy(in);
-    if (rc) {
-        rc = merge_failed(t, rc, "minor merge");
-        goto out_merging;
-    }
 
     /* Durable first: the manifest names the new delta and the new LSN. */
     uint64_t *nd;
@@ -783,25 +792,10 @@ int tablet__major_merge(struct tablet *t)
         mem_free(kids);
         goto out_merging;
     }
-    struct kv_iter *in;
-    rc = merge_iter_create(kids, (int)n, &in);
-    mem_free(kids);
-    if (rc)
+    uint64_t file_no;
+    struct sstable *out;
+    if ((rc = merge_to_file(t, kids, n, 1, &file_no, &out)) != 0)
         goto out_merging;
-
-    pthread_mutex_lock(&t->merge_mu);
-    uint64_t file_no = t->man.next_file++;
-    pthread_mutex_unlock(&t->merge_mu);
-
-    struct sstable *out = NULL;
-    rc = kv_iter_seek_first(in);
-    if (!rc)
-        rc = write_merged(t, in, 1, store__gc_horizon(s), file_no, &out);
-    kv_iter_destroy(in);
-    if (rc) {
-        rc = merge_failed(t, rc, "major merge");
-        goto out_merging;
-    }
 
     uint64_t *nd;
     if ((rc = install_begin(t, out, "major merge", &nd)) != 0)
